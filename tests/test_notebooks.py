@@ -27,9 +27,10 @@ LOCAL_ACCESS = re.compile(
     re.M,
 )
 
+# Log and warning formats (a deliberate print of a warning's name is fine; stderr is refused anyway).
 NOISE = re.compile(
-    r"Warning\b|WARNING|^W\d{4} |^I\d{4} |^E\d{4} |oneDNN|cuda_drivers|absl::|Traceback|━|\d+it/s\]|it/s\]|"
-    r"\[A\x1b|\r",
+    r"^\S+:\d+: \w*Warning\b|^WARNING[: ]|^W\d{4} |^I\d{4} |^E\d{4} |oneDNN|cuda_drivers|absl::|"
+    r"Traceback \(most recent call last\)|━|it/s\]|\r",
     re.M,
 )
 
