@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CHAPTERS, ROOT
+from bookutil import CHAPTERS, ROOT
 from test_structure import FRAME_PAGES
 
 

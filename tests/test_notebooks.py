@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from conftest import CHAPTERS
+from bookutil import CHAPTERS
 from nbmeta import SOURCE_HASH_KEY, cell_source, source_hash
 
 HEAVY_MODULES = ("numpy", "torch", "tensorflow", "keras", "matplotlib.pyplot")

@@ -3,7 +3,7 @@ import re
 
 import yaml
 
-from conftest import CHAPTERS, ROOT
+from bookutil import CHAPTERS, ROOT
 
 FRAME_PAGES = ["intro", "how-to-run", "notation", "glossary", "source-map", "errata", "runtime", "bibliography"]
 
