@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from bookutil import CHAPTERS
+from bookutil import CHAPTERS, ROOT
 from nbmeta import SOURCE_HASH_KEY, cell_source, source_hash
 
 HEAVY_MODULES = ("numpy", "torch", "tensorflow", "keras", "matplotlib.pyplot")
@@ -249,3 +249,22 @@ def test_exercises_have_solutions(notebook):
 def test_no_bibliography_directive_in_chapters(notebook):
     _, nb = notebook
     assert "{bibliography}" not in markdown(nb), "the book has one bibliography page"
+
+
+# Packages the book uses that Colab does not ship; the setup cell installs them there, pinned as here.
+COLAB_LACKS = ("gensim",)
+
+
+def test_colab_installs_what_colab_lacks(notebook):
+    _, nb = notebook
+    cells = code_cells(nb)
+    setup, rest = cell_source(cells[0]), "\n".join(cell_source(c) for c in cells)
+    pins = dict(
+        line.split("==")
+        for line in (ROOT / "requirements.txt").read_text().splitlines()
+        if "==" in line and not line.startswith("#")
+    )
+    for package in COLAB_LACKS:
+        if re.search(rf"^\s*(import|from)\s+{package}\b", rest, re.M):
+            wanted = f"%pip install -q {package}=={pins[package]}"
+            assert wanted in setup, f"the setup cell must install {package} in Colab: {wanted}"
