@@ -143,6 +143,7 @@ def test_setup_cell_is_the_standard_one(notebook):
     if "%pip" in src:
         assert 'if "google.colab" in sys.modules:' in src, "%pip outside the Colab guard"
     assert setup.get("outputs") == [], "the setup cell must print nothing"
+    assert "hide-input" in tags(setup), "tag the setup cell hide-input (collapsed in the HTML book)"
 
 
 def test_heavy_modules_are_imported_only_in_the_setup_cell(notebook):

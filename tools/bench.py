@@ -30,10 +30,9 @@ def run_one(path: Path) -> dict:
     import nbformat
     from nbclient import NotebookClient
 
-    from execute import OFFLINE_ENV
+    from nbmeta import NOTEBOOK_ENV
 
-    os.environ.update(OFFLINE_ENV)
-    os.environ["CUDA_VISIBLE_DEVICES"] = ""
+    os.environ.update(NOTEBOOK_ENV)
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(nb, timeout=900, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}})
     start = time.perf_counter()

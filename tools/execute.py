@@ -4,7 +4,7 @@
 Usage: python tools/execute.py [chapters/NN-slug.ipynb ...]   (no argument: every chapter)
 
 Each notebook is cleared, run in a fresh kernel from its own folder (as Colab or JupyterLab
-would), and written back with execution counts 1, 2, 3, ... Cells tagged `raises-exception`
+would), offline and on the CPU (tools/nbmeta.py: NOTEBOOK_ENV), and written back with execution counts 1, 2, 3, ... Cells tagged `raises-exception`
 may raise; any other error stops with a non-zero exit and leaves the file untouched. Every code
 cell gets the hash of the source that produced its outputs (see tools/nbmeta.py), so the tests
 can tell a stale output from a fresh one.
@@ -18,17 +18,9 @@ import nbformat
 from nbclient import NotebookClient
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from nbmeta import SOURCE_HASH_KEY, source_hash  # noqa: E402
+from nbmeta import NOTEBOOK_ENV, SOURCE_HASH_KEY, source_hash  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-
-# The same offline environment the tests use: a download attempt fails fast instead of hanging.
-OFFLINE_ENV = {
-    "HF_HUB_OFFLINE": "1",
-    "HF_DATASETS_OFFLINE": "1",
-    "TRANSFORMERS_OFFLINE": "1",
-    "TF_CPP_MIN_LOG_LEVEL": "3",
-}
 
 
 def execute(path: Path, timeout: int = 900) -> float:
@@ -60,7 +52,7 @@ def execute(path: Path, timeout: int = 900) -> float:
 
 
 def main(argv):
-    os.environ.update(OFFLINE_ENV)
+    os.environ.update(NOTEBOOK_ENV)
     paths = [Path(a) for a in argv] or sorted((ROOT / "chapters").glob("*.ipynb"))
     failed = []
     for p in paths:
