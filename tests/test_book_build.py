@@ -1,23 +1,8 @@
-"""The HTML book builds from the stored outputs with warnings as errors, every page present."""
-import subprocess
-import sys
-from pathlib import Path
+"""The HTML book builds from the stored outputs with warnings as errors, every page present.
 
-import pytest
-
-from bookutil import CHAPTERS, ROOT
+The build itself is the session fixture `html` in tests/conftest.py, shared with test_browser.py."""
+from bookutil import CHAPTERS
 from test_structure import FRAME_PAGES
-
-
-@pytest.fixture(scope="module")
-def html(tmp_path_factory):
-    out = tmp_path_factory.mktemp("book")
-    jb = Path(sys.executable).with_name("jupyter-book")
-    cmd = [str(jb), "build", str(ROOT), "--path-output", str(out), "--warningiserror", "--nitpick", "--keep-going"]
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=1200)
-    log = proc.stdout + proc.stderr
-    assert proc.returncode == 0, "the book does not build cleanly:\n" + log[-6000:]
-    return out / "_build" / "html"
 
 
 def test_frame_pages_are_built(html):

@@ -7,6 +7,7 @@ one, and that nothing reaches outside the notebook (the repository or the networ
 import re
 
 import pytest
+import yaml
 
 from bookutil import CHAPTERS, ROOT
 from nbmeta import SOURCE_HASH_KEY, cell_source, source_hash
@@ -112,6 +113,35 @@ def test_figures_are_modest_pngs(notebook):
                 size = len("".join(data["image/png"])) * 3 // 4
                 assert size < 250_000, f"code cell {i}: a {size // 1000} kB figure"
     assert path.stat().st_size < 2_500_000, "the notebook is over 2.5 MB"
+
+
+def test_every_figure_has_alt_text(notebook):
+    """Alt text (cell metadata mystnb.image.alt) that says what the figure shows; without it the
+    HTML book gives screen readers the image's file hash."""
+    _, nb = notebook
+    for i, c in enumerate(code_cells(nb), 1):
+        if not any("image/png" in out.get("data", {}) for out in c.get("outputs", [])):
+            continue
+        alt = c.get("metadata", {}).get("mystnb", {}).get("image", {}).get("alt", "")
+        assert isinstance(alt, str) and len(alt.split()) >= 5, (
+            f"code cell {i} draws a figure without alt text: set its cell metadata "
+            '"mystnb": {"image": {"alt": "what the figure shows"}} (five words or more)')
+
+
+def test_bug_list_for_make_mutate(notebook):
+    """tools/mutations/<stem>.yml lists at least 3 realistic bugs, each planted by a text that
+    occurs exactly once in the code cells (make mutate checks that the chapter catches them)."""
+    path, nb = notebook
+    listing = ROOT / "tools" / "mutations" / f"{path.stem}.yml"
+    assert listing.is_file(), f"no bug list for make mutate: {listing.relative_to(ROOT)}"
+    bugs = yaml.safe_load(listing.read_text(encoding="utf-8")) or []
+    assert len(bugs) >= 3, f"{listing.name}: {len(bugs)} bugs listed, at least 3 wanted"
+    code = [cell_source(c) for c in code_cells(nb)]
+    for b in bugs:
+        assert {"bug", "find", "replace"} <= set(b), f"{listing.name}: incomplete entry {b}"
+        assert b["find"] != b["replace"], f"{listing.name}: {b['bug']}: replace equals find"
+        n = sum(src.count(b["find"]) for src in code)
+        assert n == 1, f"{listing.name}: {b['bug']}: `find` occurs {n} times in the code cells"
 
 
 def test_no_execution_timing_metadata(notebook):

@@ -12,7 +12,6 @@ import datetime
 import json
 import os
 import platform
-import re
 import resource
 import subprocess
 import sys
@@ -20,9 +19,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGE = ROOT / "book" / "runtime.md"
-BUDGET_S = 90
 sys.path.insert(0, str(ROOT / "tools"))
+import runtime_page  # noqa: E402
+from runtime_page import BUDGET_S  # noqa: E402
 
 
 def run_one(path: Path) -> dict:
@@ -52,37 +51,11 @@ def cpu_name() -> str:
     return platform.processor() or platform.machine()
 
 
-def read_rows() -> dict:
-    rows = {}
-    if PAGE.exists():
-        for m in re.finditer(r"^\| \{doc\}`\.\./chapters/([^`]+)` \| ([\d.]+) \| (\d+) \|", PAGE.read_text(), re.M):
-            rows[m.group(1)] = {"seconds": float(m.group(2)), "peak_mib": int(m.group(3))}
-    return rows
-
-
-def write_page(rows: dict) -> None:
+def cpu_note() -> str:
     import torch
 
-    total = sum(r["seconds"] for r in rows.values())
-    lines = [
-        "# Runtime of each chapter",
-        "",
-        "Each chapter run top to bottom in a fresh kernel on the CPU, as the tests run it",
-        f"(`make bench`). The budget is {BUDGET_S} s per chapter on a 2-core CPU. Wall time includes",
-        "the kernel's start-up and imports; peak memory is the kernel's maximum resident set size.",
-        "",
-        f"Measured on {datetime.date.today().isoformat()}: {cpu_name()}, {os.cpu_count()} cores,",
-        f"Python {platform.python_version()}, PyTorch {torch.__version__}.",
-        "",
-        "| chapter | wall time (s) | peak memory (MiB) | within budget |",
-        "|---|---|---|---|",
-    ]
-    for stem in sorted(rows):
-        r = rows[stem]
-        ok = "yes" if r["seconds"] <= BUDGET_S else "**no**"
-        lines.append(f"| {{doc}}`../chapters/{stem}` | {r['seconds']:.1f} | {r['peak_mib']} | {ok} |")
-    lines += ["", f"Total: {total:.0f} s for {len(rows)} chapters.", ""]
-    PAGE.write_text("\n".join(lines))
+    return (f"measured on {datetime.date.today().isoformat()}: {cpu_name()}, {os.cpu_count()} cores, "
+            f"Python {platform.python_version()}, PyTorch {torch.__version__}.")
 
 
 def main(argv):
@@ -90,7 +63,9 @@ def main(argv):
         print(json.dumps(run_one(Path(argv[1]).resolve())))
         return 0
     paths = [Path(a).resolve() for a in argv] or sorted((ROOT / "chapters").glob("*.ipynb"))
-    rows = read_rows() if argv else {}
+    rows, _, gpu = runtime_page.read()
+    if not argv:  # a full run replaces every CPU column; GPU columns are kept
+        rows = {stem: {k: v for k, v in r.items() if k.startswith("gpu_")} for stem, r in rows.items()}
     failed = False
     for p in paths:
         proc = subprocess.run([sys.executable, __file__, "--one", str(p)], capture_output=True, text=True)
@@ -98,10 +73,10 @@ def main(argv):
             print(f"{p.name}: FAILED\n{proc.stderr[-3000:]}")
             failed = True
             continue
-        rows[p.stem] = json.loads(proc.stdout.strip().splitlines()[-1])
+        rows.setdefault(p.stem, {}).update(json.loads(proc.stdout.strip().splitlines()[-1]))
         print(f"{p.name}: {rows[p.stem]['seconds']:.1f} s, {rows[p.stem]['peak_mib']} MiB", flush=True)
-    write_page(rows)
-    over = [s for s, r in rows.items() if r["seconds"] > BUDGET_S]
+    runtime_page.write(rows, cpu_note(), gpu)
+    over = [s for s, r in rows.items() if r.get("seconds", 0) > BUDGET_S]
     if over:
         print("over budget: " + ", ".join(over))
     return 1 if failed else 0
