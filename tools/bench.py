@@ -63,9 +63,9 @@ def main(argv):
         print(json.dumps(run_one(Path(argv[1]).resolve())))
         return 0
     paths = [Path(a).resolve() for a in argv] or sorted((ROOT / "chapters").glob("*.ipynb"))
-    rows, _, gpu = runtime_page.read()
-    if not argv:  # a full run replaces every CPU column; GPU columns are kept
-        rows = {stem: {k: v for k, v in r.items() if k.startswith("gpu_")} for stem, r in rows.items()}
+    rows, note, gpu = runtime_page.read()
+    if not argv:  # a full run replaces every CPU column (GPU columns are kept) and drops removed chapters
+        rows = {p.stem: {k: v for k, v in rows.get(p.stem, {}).items() if k.startswith("gpu_")} for p in paths}
     failed = False
     for p in paths:
         proc = subprocess.run([sys.executable, __file__, "--one", str(p)], capture_output=True, text=True)
@@ -75,7 +75,10 @@ def main(argv):
             continue
         rows.setdefault(p.stem, {}).update(json.loads(proc.stdout.strip().splitlines()[-1]))
         print(f"{p.name}: {rows[p.stem]['seconds']:.1f} s, {rows[p.stem]['peak_mib']} MiB", flush=True)
-    runtime_page.write(rows, cpu_note(), gpu)
+    if argv and note:  # a partial run keeps the date of the full one and says which rows are newer
+        note = note.split(" Rows updated")[0] + (f" Rows updated on {datetime.date.today().isoformat()}: "
+                                                  + ", ".join(p.stem for p in paths) + ".")
+    runtime_page.write(rows, note if argv and note else cpu_note(), gpu)
     over = [s for s, r in rows.items() if r.get("seconds", 0) > BUDGET_S]
     if over:
         print("over budget: " + ", ".join(over))

@@ -110,6 +110,7 @@ def main(argv) -> int:
         proc = subprocess.run([sys.executable, __file__, "--one", str(p), str(args.timeout)],
                               capture_output=True, text=True)
         if proc.returncode != 0:
+            print(f"{p.stem}: fail (the runner itself failed)\n  {proc.stderr[-600:]}", flush=True)
             return p, {"result": "fail", "error": proc.stderr[-1500:]}
         rec = json.loads(proc.stdout.strip().splitlines()[-1])
         peak = rec.get("peak_mib")
