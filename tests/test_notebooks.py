@@ -283,7 +283,7 @@ def test_no_bibliography_directive_in_chapters(notebook):
 
 
 # Packages the book uses that Colab does not ship; the setup cell installs them there, pinned as here.
-COLAB_LACKS = ("gensim",)
+COLAB_LACKS = ("gensim", "mittens", "pycocotools")
 
 
 def test_colab_installs_what_colab_lacks(notebook):
@@ -291,7 +291,7 @@ def test_colab_installs_what_colab_lacks(notebook):
     cells = code_cells(nb)
     setup, rest = cell_source(cells[0]), "\n".join(cell_source(c) for c in cells)
     pins = dict(
-        line.split("==")
+        line.split("#")[0].strip().split("==")
         for line in (ROOT / "requirements.txt").read_text().splitlines()
         if "==" in line and not line.startswith("#")
     )

@@ -19,7 +19,8 @@ environment as the tests (tools/nbmeta.py: offline, CPU), and reports the bug
 
 Exit status 1 when any bug is missed, a `find` text is not found exactly once, or a chapter has
 fewer than 3 bugs listed. This is slow (one run per bug) and so is not part of `make test`; run it
-before calling a chapter done. `-j N` runs N copies at once.
+before calling a chapter done. `-j N` runs N copies at once; `--last N` plants only the last N bugs
+of each list (the ones just added to it).
 """
 import argparse
 import os
@@ -116,6 +117,8 @@ def main(argv) -> int:
     ap.add_argument("notebooks", nargs="*")
     ap.add_argument("-j", "--jobs", type=int, default=1)
     ap.add_argument("--timeout", type=int, default=600)
+    ap.add_argument("--last", type=int, default=0,
+                    help="plant only the last N bugs of each list (the ones just added); 0 = all")
     args = ap.parse_args(argv)
     os.environ.update(NOTEBOOK_ENV)
     if args.jobs > 1:  # kernels side by side on a small machine: one thread each, or they thrash
@@ -136,6 +139,9 @@ def main(argv) -> int:
         if len(bugs) < MIN_BUGS:
             print(f"  FAIL: at least {MIN_BUGS} bugs must be listed in tools/mutations/{path.stem}.yml")
             bad += 1
+        if args.last:
+            bugs = bugs[-args.last:]
+            print(f"  planting only the last {len(bugs)}", flush=True)
         with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
             results = list(pool.map(lambda b: run_mutant(path, b, args.timeout), bugs))
         for bug, (verdict, detail, secs) in zip(bugs, results):
