@@ -5,7 +5,7 @@
 #   make bench    time every notebook on the CPU and write book/runtime.md
 #   make lab      open the chapters in JupyterLab
 #   make mutate   plant the bugs listed in tools/mutations/ and check each chapter catches them (slow)
-#   make gpu-check  on a CUDA machine: run every chapter's FULL configuration, GPU columns of book/runtime.md
+#   make gpu-check  on a CUDA machine: run every chapter's FULL configuration, GPU columns of book/runtime.md; GPU_ARGS="--no-bf16 --deadline 600" passes options
 #   make browser  install Debian's Chromium and its driver for the real-browser test (needs root/sudo)
 PYTHON ?= python3
 VENV   := .venv
@@ -41,7 +41,7 @@ mutate: $(STAMP)
 	$(BIN)/python tools/mutate.py $(NB)
 
 gpu-check: $(STAMP)
-	$(BIN)/python tools/gpu_check.py $(NB)
+	$(BIN)/python tools/gpu_check.py $(GPU_ARGS) $(NB)
 
 browser:
 	@if command -v chromium >/dev/null && command -v chromedriver >/dev/null; then echo "chromium and chromedriver are installed"; \
