@@ -133,6 +133,7 @@ def run_one(src: Path, timeout: int, deadline: float | None = None, no_bf16: boo
     os.environ.pop("BOOK_FULL", None)  # the chapters choose FULL themselves when CUDA is present
     out.mkdir(parents=True, exist_ok=True)
     peak_path = out / f"{src.stem}.peak.json"
+    peak_path.unlink(missing_ok=True)  # a reading left by an earlier run must not be reported as this one's
     nb = nbformat.read(src, as_version=4)
     for cell in nb.cells:  # the stored (CPU) outputs must not be mistaken for this run's
         if cell.cell_type == "code":
@@ -173,7 +174,7 @@ def run_one(src: Path, timeout: int, deadline: float | None = None, no_bf16: boo
     except Exception as exc:  # report it and keep the partial copy
         record = {"result": "fail", "error": f"{type(exc).__name__}: {str(exc)[-1500:]}"}
     record["seconds"] = round(time.perf_counter() - start, 1)
-    record["cells"] = len(nb.cells) - len(head) - 1
+    record["code_cells"] = sum(c.cell_type == "code" for c in nb.cells) - len(head) - 1
     errors = error_cells(nb, len(head))
     if errors:
         record["errors"] = errors
@@ -217,10 +218,10 @@ def gpu_result(rec: dict) -> str:
     text = rec["result"]
     if rec.get("errors"):
         text += f" ({len(rec['errors'])} cells failed)"
-    if rec.get("tensorflow"):
-        text += ", TensorFlow absent"
     if rec.get("peak_mib") is not None and rec["peak_mib"] > T4_LIMIT_MIB:
-        text += " (over 12 GB)"
+        text += ", over 12 GB"
+    if rec.get("tensorflow"):
+        text += "; TensorFlow absent"
     return text
 
 
@@ -245,6 +246,7 @@ def main(argv) -> int:
     paths = [Path(a).resolve() for a in args.notebooks] or sorted((ROOT / "chapters").glob("*.ipynb"))
     out = args.out.resolve()
     out.mkdir(parents=True, exist_ok=True)
+    (out / "results.jsonl").unlink(missing_ok=True)  # this run's lines only
     start_wall = time.time()
     opts = json.dumps({"deadline": None if args.deadline is None else start_wall + args.deadline,
                        "no_bf16": args.no_bf16, "out": str(out)})
